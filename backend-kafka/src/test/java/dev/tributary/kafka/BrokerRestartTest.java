@@ -26,7 +26,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,6 +52,10 @@ class BrokerRestartTest {
         Set<String> received = ConcurrentHashMap.newKeySet();
         AtomicInteger failedAppends = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
+        // The member runs until it has everything: after a restart it may sit out a rejoin for seconds, and
+        // stopping it on a quiet spell would fail the test for a pause the contract allows.
+        AtomicBoolean stopConsuming = new AtomicBoolean();
+        AtomicReference<String> consumerState = new AtomicReference<>("not joined");
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try (KafkaEventLog log = KafkaEventLog.builder()
                 .bootstrapServers(SharedKafkaBroker.bootstrapServers())
@@ -59,12 +65,14 @@ class BrokerRestartTest {
             StreamSpec stream = StreamSpec.of(name, PARTITIONS);
             log.createStream(stream);
             Future<?> appending = threads.submit(() -> append(log, stream, acknowledged, failedAppends, stop));
-            Future<?> consuming = threads.submit(() -> consume(log, stream, received, stop));
+            Future<?> consuming = threads.submit(() -> consume(log, stream, received, consumerState, stopConsuming));
 
-            eventually("300 appends are acknowledged", () -> acknowledged.size() >= 300);
+            eventually("300 appends are acknowledged", () -> acknowledged.size() >= 300,
+                    () -> acknowledged.size() + " acknowledged, " + failedAppends.get() + " failed");
             SharedKafkaBroker.restart(Duration.ofSeconds(1));
             int atRestart = acknowledged.size();
-            eventually("300 more appends are acknowledged after the restart", () -> acknowledged.size() >= atRestart + 300);
+            eventually("300 more appends are acknowledged after the restart", () -> acknowledged.size() >= atRestart + 300,
+                    () -> acknowledged.size() + " acknowledged, " + failedAppends.get() + " failed");
             stop.set(true);
             appending.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             Set<String> expected = Set.copyOf(acknowledged);
@@ -74,13 +82,24 @@ class BrokerRestartTest {
                 stored.addAll(readAll(log, stream.partition(p)));
             }
             assertTrue(stored.containsAll(expected), "acknowledged but lost: " + difference(expected, stored));
-            eventually("the group member received every acknowledged event", () -> received.containsAll(expected));
+            eventually("the group member received every acknowledged event", () -> {
+                if (consuming.isDone()) {
+                    return true; // its failure surfaces below, with the cause
+                }
+                return received.containsAll(expected);
+            }, () -> "missing " + describeMissing(expected, received) + "; member " + consumerState.get());
+            if (consuming.isDone() && !received.containsAll(expected)) {
+                consuming.get(); // throws the member's failure
+                fail("the group member stopped before receiving " + describeMissing(expected, received));
+            }
+            stopConsuming.set(true);
             consuming.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             assertTrue(expected.size() >= 600, "appends went on after the restart: " + expected.size());
             // Appends caught by the restart may fail; a failed one must then be invisible.
             assertEquals(Set.of(), difference(stored, Set.copyOf(acknowledged)), "visible but never acknowledged");
         } finally {
             stop.set(true);
+            stopConsuming.set(true);
             threads.shutdownNow();
         }
     }
@@ -109,14 +128,13 @@ class BrokerRestartTest {
         }
     }
 
-    private static void consume(KafkaEventLog log, StreamSpec stream, Set<String> received, AtomicBoolean stop) {
+    private static void consume(KafkaEventLog log, StreamSpec stream, Set<String> received,
+                                AtomicReference<String> state, AtomicBoolean stop) {
         try (GroupMember member = log.joinGroup("restart-" + stream.name(), Set.of(stream.name()), RebalanceListener.NONE)) {
-            long quietSince = System.nanoTime();
-            while (!stop.get() || System.nanoTime() - quietSince < Duration.ofSeconds(2).toNanos()) {
+            while (!stop.get()) {
                 List<LogEntry> entries = member.poll(Duration.ofMillis(100));
-                if (!entries.isEmpty()) {
-                    quietSince = System.nanoTime();
-                }
+                state.set("assigned " + member.assignment() + ", generation " + member.groupMetadata().generation()
+                        + ", last poll " + entries.size() + " entries");
                 Map<StreamPartition, Long> next = new HashMap<>();
                 for (LogEntry entry : entries) {
                     received.add(new String(entry.value(), StandardCharsets.UTF_8));
@@ -152,11 +170,29 @@ class BrokerRestartTest {
         return d;
     }
 
-    private static void eventually(String what, BooleanSupplier condition) throws InterruptedException {
+    /** Values in {@code expected} not in {@code actual}, counted per partition (the appender used value % 3). */
+    private static String describeMissing(Set<String> expected, Set<String> actual) {
+        Map<Integer, List<Integer>> missing = new java.util.TreeMap<>();
+        for (String value : difference(expected, actual)) {
+            int n = Integer.parseInt(value.substring(2));
+            missing.computeIfAbsent(n % PARTITIONS, p -> new ArrayList<>()).add(n);
+        }
+        StringBuilder text = new StringBuilder();
+        missing.forEach((partition, values) -> {
+            java.util.Collections.sort(values);
+            text.append("partition ").append(partition).append(": ").append(values.size())
+                    .append(" from e-").append(values.get(0)).append(" to e-").append(values.get(values.size() - 1))
+                    .append("; ");
+        });
+        return text.length() == 0 ? "nothing" : text.toString();
+    }
+
+    private static void eventually(String what, BooleanSupplier condition, Supplier<String> diagnosis)
+            throws InterruptedException {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() - deadline > 0) {
-                fail("gave up after " + PATIENCE + " waiting until " + what);
+                fail("gave up after " + PATIENCE + " waiting until " + what + ": " + diagnosis.get());
             }
             Thread.sleep(20);
         }
