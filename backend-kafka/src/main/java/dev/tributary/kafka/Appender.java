@@ -3,7 +3,7 @@ package dev.tributary.kafka;
 import dev.tributary.api.TributaryException;
 import dev.tributary.spi.LogEntry;
 import dev.tributary.spi.LogRecord;
-import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -43,8 +43,8 @@ final class Appender implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Appender.class);
     private static final int LANES = 2;
     private static final int MAX_RECORDS_PER_TRANSACTION = 5_000;
-    /** How long a lane keeps retrying a commit whose outcome it does not know yet (the broker is away). */
-    private static final Duration COMMIT_RETRY = Duration.ofMinutes(2);
+    /** By default, how long a lane keeps retrying a commit whose outcome it does not know yet (the broker is away). */
+    static final Duration DEFAULT_COMMIT_RETRY = Duration.ofMinutes(2);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Lane[] lanes;
@@ -55,12 +55,18 @@ final class Appender implements AutoCloseable {
      * @param visible     waits until readers see records up to the given offsets (Kafka writes the commit
      *                    markers after the commit returns)
      * @param completions where callers' futures complete, so that their continuations never hold up a lane
+     * @param commitRetry how long a timed-out commit is retried before its outcome is settled by reading back
      */
-    Appender(Function<Integer, KafkaProducer<String, byte[]>> producers, CommittedProbe committed,
-             Consumer<Map<TopicPartition, Long>> visible, Executor completions, String threadPrefix) {
+    Appender(Function<Integer, Producer<String, byte[]>> producers, CommittedProbe committed,
+             Consumer<Map<TopicPartition, Long>> visible, Executor completions, Duration commitRetry,
+             String threadPrefix) {
+        if (commitRetry.isNegative() || commitRetry.isZero()) {
+            throw new IllegalArgumentException("commitRetry must be positive, got " + commitRetry);
+        }
         lanes = new Lane[LANES];
         for (int i = 0; i < LANES; i++) {
-            lanes[i] = new Lane(i, producers, committed, visible, completions, threadPrefix + "-append-" + i);
+            lanes[i] = new Lane(i, producers, committed, visible, completions, commitRetry,
+                    threadPrefix + "-append-" + i);
         }
     }
 
@@ -102,22 +108,25 @@ final class Appender implements AutoCloseable {
         private static final Pending STOP = new Pending(null, List.of(), null);
 
         private final int number;
-        private final Function<Integer, KafkaProducer<String, byte[]>> producers;
+        private final Function<Integer, Producer<String, byte[]>> producers;
         private final CommittedProbe committed;
         private final Consumer<Map<TopicPartition, Long>> visible;
         private final Executor completions;
+        private final Duration commitRetry;
         private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
         private final Thread thread;
-        private KafkaProducer<String, byte[]> producer;
+        private Producer<String, byte[]> producer;
         private volatile boolean stopping;
 
-        Lane(int number, Function<Integer, KafkaProducer<String, byte[]>> producers, CommittedProbe committed,
-             Consumer<Map<TopicPartition, Long>> visible, Executor completions, String threadName) {
+        Lane(int number, Function<Integer, Producer<String, byte[]>> producers, CommittedProbe committed,
+             Consumer<Map<TopicPartition, Long>> visible, Executor completions, Duration commitRetry,
+             String threadName) {
             this.number = number;
             this.producers = producers;
             this.committed = committed;
             this.visible = visible;
             this.completions = completions;
+            this.commitRetry = commitRetry;
             this.thread = new Thread(this, threadName);
             thread.setDaemon(true);
             thread.start();
@@ -185,13 +194,10 @@ final class Appender implements AutoCloseable {
             try {
                 transact(batch, sends);
                 List<List<Long>> offsets = new ArrayList<>(batch.size());
-                Map<TopicPartition, Long> last = new HashMap<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    List<Long> appended = acknowledged(sends.get(i));
-                    offsets.add(appended);
-                    last.merge(batch.get(i).partition, appended.get(appended.size() - 1), Math::max);
+                for (List<Future<RecordMetadata>> futures : sends) {
+                    offsets.add(acknowledged(futures));
                 }
-                visible.accept(last);
+                visible.accept(lastOffsets(batch, offsets));
                 for (int i = 0; i < batch.size(); i++) {
                     succeed(batch.get(i), offsets.get(i));
                 }
@@ -216,7 +222,7 @@ final class Appender implements AutoCloseable {
         /** One transaction for the whole batch; fills in the send futures per append. */
         private void transact(List<Pending> batch, List<List<Future<RecordMetadata>>> sends)
                 throws BadRecordException, OutcomeUnknownException {
-            KafkaProducer<String, byte[]> p = producer();
+            Producer<String, byte[]> p = producer();
             try {
                 p.beginTransaction();
                 for (Pending pending : batch) {
@@ -233,9 +239,9 @@ final class Appender implements AutoCloseable {
             commit(p, sends);
         }
 
-        private void commit(KafkaProducer<String, byte[]> p, List<List<Future<RecordMetadata>>> sends)
+        private void commit(Producer<String, byte[]> p, List<List<Future<RecordMetadata>>> sends)
                 throws BadRecordException, OutcomeUnknownException {
-            long deadline = System.nanoTime() + COMMIT_RETRY.toNanos();
+            long deadline = System.nanoTime() + commitRetry.toNanos();
             while (true) {
                 try {
                     p.commitTransaction();
@@ -273,6 +279,10 @@ final class Appender implements AutoCloseable {
                 boolean applied = sends.size() == batch.size() && !offsets.contains(null)
                         && committed.firstAtOrAfter(batch.get(0).partition, offsets.get(0).get(0)).stream()
                         .anyMatch(entry -> entry.offset() == offsets.get(0).get(0));
+                if (applied) {
+                    // As after a plain commit, callers read their own writes: the probe saw the first partition only.
+                    visible.accept(lastOffsets(batch, offsets));
+                }
                 for (int i = 0; i < batch.size(); i++) {
                     if (applied) {
                         succeed(batch.get(i), offsets.get(i));
@@ -289,7 +299,7 @@ final class Appender implements AutoCloseable {
             }
         }
 
-        private KafkaProducer<String, byte[]> producer() {
+        private Producer<String, byte[]> producer() {
             if (producer == null) {
                 producer = producers.apply(number);
             }
@@ -332,6 +342,16 @@ final class Appender implements AutoCloseable {
                     : new TributaryException("append of " + pending.records.size() + " record(s) to "
                     + pending.partition + " failed, none is visible: " + cause.getMessage(), cause);
             completions.execute(() -> pending.result.completeExceptionally(error));
+        }
+
+        /** The last offset the batch appended to each of its partitions. */
+        private static Map<TopicPartition, Long> lastOffsets(List<Pending> batch, List<List<Long>> offsets) {
+            Map<TopicPartition, Long> last = new HashMap<>();
+            for (int i = 0; i < batch.size(); i++) {
+                List<Long> appended = offsets.get(i);
+                last.merge(batch.get(i).partition, appended.get(appended.size() - 1), Math::max);
+            }
+            return last;
         }
 
         /** The offsets of a committed append: every send of a committed transaction is acknowledged. */

@@ -116,7 +116,8 @@ public final class KafkaEventLog implements EventLog {
         });
         this.appender = new Appender(this::newAppendProducer,
                 (partition, offset) -> readers.read(partition, offset, 1, SETTLE_PROBE_WAIT),
-                this::awaitVisible, completions, options.clientIdPrefix() + "-" + instance);
+                this::awaitVisible, completions, Appender.DEFAULT_COMMIT_RETRY,
+                options.clientIdPrefix() + "-" + instance);
     }
 
     /** Starts configuring a log; {@link Builder#bootstrapServers} is required. */
