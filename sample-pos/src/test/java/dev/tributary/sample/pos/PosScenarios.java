@@ -20,16 +20,22 @@ import dev.tributary.sample.pos.readmodel.StockOnHand;
 import dev.tributary.sample.pos.sales.SaleLine;
 import dev.tributary.sample.pos.sales.SalesEvents.SaleRecorded;
 import dev.tributary.sample.pos.verify.VerificationReport;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -42,7 +48,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The sample's scenarios, run once per backend by a subclass that supplies the log. Each test gets its own
- * stream and group names, and its own HSQLDB file database, so the Kafka subclass can share one broker.
+ * stream and group names, and its own database, so the Kafka subclass can share one broker: an HSQLDB file
+ * database by default, or a schema of its own on PostgreSQL when {@value #URL_PROPERTY} names one (the
+ * {@code postgresql} Maven profile does).
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 abstract class PosScenarios {
@@ -52,8 +60,14 @@ abstract class PosScenarios {
     private static final Duration DRAIN = Duration.ofSeconds(30);
     private static final AtomicInteger WORLDS = new AtomicInteger();
 
+    static final String URL_PROPERTY = "tributary.test.jdbc.url";
+
     @TempDir
     Path dir;
+
+    /** The schema this test created on PostgreSQL, dropped after it; null on HSQLDB. */
+    private String postgresSchema;
+    private String databaseUrl;
 
     private final PosNames names = new PosNames("pos" + WORLDS.incrementAndGet() + "-"
             + getClass().getSimpleName().toLowerCase());
@@ -65,8 +79,42 @@ abstract class PosScenarios {
     abstract Duration loadDuration();
 
     private PosPlatform open() {
-        return PosPlatform.open(new PosPlatform.Config(log(), PosDatabase.hsqldbFileUrl(dir.resolve("db")), names,
-                WorldRequest.exactly(WORLD)));
+        return PosPlatform.open(new PosPlatform.Config(log(), databaseUrl(), names, WorldRequest.exactly(WORLD)));
+    }
+
+    /** The same database for every {@link #open()} of a test, so that restarts find what the last run left. */
+    private String databaseUrl() {
+        if (databaseUrl == null) {
+            String base = System.getProperty(URL_PROPERTY, "jdbc:hsqldb:mem:");
+            if (base.startsWith("jdbc:postgresql:")) {
+                String schema = "pos_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+                execute(base, "CREATE SCHEMA " + schema);
+                postgresSchema = schema;
+                databaseUrl = base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+            } else if (base.startsWith("jdbc:hsqldb:")) {
+                databaseUrl = PosDatabase.hsqldbFileUrl(dir.resolve("db"));
+            } else {
+                throw new IllegalArgumentException(URL_PROPERTY + " must start with jdbc:hsqldb: or jdbc:postgresql:, got '"
+                        + base + "'");
+            }
+        }
+        return databaseUrl;
+    }
+
+    @AfterEach
+    void dropPostgresSchema() {
+        if (postgresSchema != null) {
+            execute(System.getProperty(URL_PROPERTY), "DROP SCHEMA " + postgresSchema + " CASCADE");
+        }
+    }
+
+    private static void execute(String url, String sql) {
+        try (Connection connection = DriverManager.getConnection(url);
+             Statement statement = connection.createStatement()) {
+            statement.execute(sql);
+        } catch (SQLException e) {
+            throw new IllegalStateException("'" + sql + "' failed on " + url + ": " + e.getMessage(), e);
+        }
     }
 
     private LoadSettings load() {
