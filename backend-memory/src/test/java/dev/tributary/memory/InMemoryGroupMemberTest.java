@@ -104,6 +104,8 @@ class InMemoryGroupMemberTest {
     void a_member_that_stops_polling_loses_its_partitions() throws Exception {
         RecordingListener stalled = new RecordingListener();
         GroupMember a = log.joinGroup("g", Set.of("orders"), stalled);
+        // Taken before a's last poll: its eviction is due an interval after that poll, so no sooner than this.
+        long start = System.nanoTime();
         a.poll(Duration.ZERO);
         String firstId = a.memberId();
         for (StreamPartition p : List.of(p0, p1, p2, p3)) {
@@ -112,7 +114,6 @@ class InMemoryGroupMemberTest {
         GroupMember b = log.joinGroup("g", Set.of("orders"), RebalanceListener.NONE);
 
         // b waits in poll; a never polls again, so after the max poll interval b evicts it and takes everything.
-        long start = System.nanoTime();
         int received = 0;
         while (received < 4 && System.nanoTime() - start < Duration.ofSeconds(10).toNanos()) {
             received += b.poll(Duration.ofSeconds(5)).size();
