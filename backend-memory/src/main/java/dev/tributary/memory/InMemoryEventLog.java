@@ -518,7 +518,10 @@ public final class InMemoryEventLog implements EventLog {
             return this;
         }
 
-        /** At most this many entries per {@link GroupMember#poll}, shared fairly by the partitions; default 500. */
+        /**
+         * At most this many entries per {@link GroupMember#poll}, taken one partition after another as Kafka does;
+         * default 500.
+         */
         public Builder maxPollRecords(int maxPollRecords) {
             if (this.maxPollRecords != 0) {
                 throw new IllegalStateException("maxPollRecords was already set to " + this.maxPollRecords);

@@ -213,8 +213,11 @@ final class InMemoryGroupMember implements GroupMember {
     }
 
     /**
-     * Takes up to maxPollRecords entries from the unpaused partitions, shared out evenly and starting from a
-     * different partition each time, so that a busy partition cannot starve the others. Holds the lock.
+     * Takes up to maxPollRecords entries from the unpaused partitions in turn: all it can from the first partition
+     * with entries, then from the next, starting from a different partition each time, so that a busy partition cannot
+     * starve the others. This is the shape of a Kafka poll (the consumer hands out one partition's fetched records
+     * before the next one's), and it matters to exactly-once projections: a batch that touches fewer partitions
+     * stores fewer offsets and touches fewer read-model rows. Holds the lock.
      */
     private List<LogEntry> fetch() {
         List<Cursor> active = new ArrayList<>(cursors.size());
@@ -228,49 +231,24 @@ final class InMemoryGroupMember implements GroupMember {
             return List.of();
         }
         int start = Math.floorMod(rotation++, count);
-        int[] available = new int[count];
-        int hungry = 0;
-        for (int i = 0; i < count; i++) {
-            Cursor cursor = active.get(i);
-            available[i] = cursor.log.available(cursor.position);
-            if (available[i] == 0) {
+        List<LogEntry> entries = new ArrayList<>();
+        int remaining = log.maxPollRecords;
+        for (int j = 0; j < count; j++) {
+            Cursor cursor = active.get((start + j) % count);
+            int available = cursor.log.available(cursor.position);
+            int take = Math.min(available, remaining);
+            if (take > 0) {
+                cursor.log.copyFrom(cursor.position, take, entries);
+                remaining -= take;
+                cursor.position = entries.get(entries.size() - 1).nextOffset();
+            }
+            if (take == available) {
                 // A consumer's position moves past trailing commit markers, so one that has seen everything is at
                 // the end offset, as on Kafka.
                 cursor.position = Math.max(cursor.position, cursor.log.endOffset());
-            } else {
-                hungry++;
             }
         }
-        if (hungry == 0) {
-            return List.of();
-        }
-        int[] take = new int[count];
-        int remaining = log.maxPollRecords;
-        while (remaining > 0 && hungry > 0) {
-            int share = Math.max(1, remaining / hungry);
-            hungry = 0;
-            for (int j = 0; j < count && remaining > 0; j++) {
-                int i = (start + j) % count;
-                int more = Math.min(Math.min(share, available[i] - take[i]), remaining);
-                take[i] += more;
-                remaining -= more;
-                if (available[i] > take[i]) {
-                    hungry++;
-                }
-            }
-        }
-        List<LogEntry> entries = new ArrayList<>(log.maxPollRecords - remaining);
-        for (int j = 0; j < count; j++) {
-            int i = (start + j) % count;
-            if (take[i] == 0) {
-                continue;
-            }
-            Cursor cursor = active.get(i);
-            cursor.log.copyFrom(cursor.position, take[i], entries);
-            long next = entries.get(entries.size() - 1).nextOffset();
-            cursor.position = take[i] == available[i] ? Math.max(next, cursor.log.endOffset()) : next;
-        }
-        return Collections.unmodifiableList(entries);
+        return entries.isEmpty() ? List.of() : Collections.unmodifiableList(entries);
     }
 
     /**

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.List;
@@ -215,19 +216,35 @@ class InMemoryGroupMemberTest {
     }
 
     @Test
-    void a_poll_returns_at_most_max_poll_records_shared_fairly_by_the_partitions() {
+    void a_poll_returns_at_most_max_poll_records_taking_the_partitions_in_turn() {
         for (StreamPartition p : List.of(p0, p1, p2, p3)) {
-            log.append(p, java.util.Collections.nCopies(100, record(p.toString()))).join();
+            log.append(p, java.util.Collections.nCopies(25, record(p.toString()))).join();
         }
         GroupMember member = log.joinGroup("g", Set.of("orders"), RebalanceListener.NONE);
 
-        List<LogEntry> entries = member.poll(Duration.ZERO);
+        List<List<LogEntry>> polls = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            polls.add(member.poll(Duration.ZERO));
+        }
 
-        assertEquals(10, entries.size());
-        Map<StreamPartition, Long> perPartition =
-                entries.stream().collect(Collectors.groupingBy(LogEntry::partition, Collectors.counting()));
-        assertEquals(4, perPartition.size(), perPartition.toString());
-        assertTrue(perPartition.values().stream().allMatch(n -> n >= 2), perPartition.toString());
+        // Like a Kafka poll: one partition's entries in offset order until the limit, then the next partition's,
+        // and every poll starts from another partition, so that none waits for the others to drain.
+        for (List<LogEntry> poll : polls) {
+            assertEquals(10, poll.size());
+            for (int i = 1; i < poll.size(); i++) {
+                LogEntry previous = poll.get(i - 1);
+                LogEntry entry = poll.get(i);
+                if (entry.partition().equals(previous.partition())) {
+                    assertEquals(previous.nextOffset(), entry.offset(), "gap within " + entry.partition());
+                }
+            }
+            assertTrue(poll.stream().map(LogEntry::partition).distinct().count() <= 2, poll.toString());
+        }
+        List<StreamPartition> firsts = polls.stream().limit(4).map(poll -> poll.get(0).partition()).toList();
+        assertEquals(4, Set.copyOf(firsts).size(), "the first partition of each poll: " + firsts);
+        Map<StreamPartition, Long> perPartition = polls.stream().flatMap(List::stream)
+                .collect(Collectors.groupingBy(LogEntry::partition, Collectors.counting()));
+        assertEquals(Map.of(p0, 25L, p1, 25L, p2, 25L, p3, 25L), perPartition);
     }
 
     @Test
