@@ -1,14 +1,20 @@
 package dev.tributary.memory.testkit;
 
 import dev.tributary.api.Beta;
+import dev.tributary.api.Event;
+import dev.tributary.api.GroupHandle;
 import dev.tributary.api.GroupStatus;
 import dev.tributary.api.PartitionStatus;
+import dev.tributary.api.Processor;
 import dev.tributary.api.Projection;
 import dev.tributary.api.ProjectionHandle;
+import dev.tributary.api.StreamPartition;
 import dev.tributary.api.StreamSpec;
 import dev.tributary.api.Tributary;
+import dev.tributary.api.UnknownStreamException;
 import dev.tributary.internal.EventCodec;
 import dev.tributary.memory.InMemoryEventLog;
+import dev.tributary.spi.LogEntry;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.EntityTransaction;
@@ -25,17 +31,21 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Tests a projection in a few lines: given events, run the projection until it has seen them, then look at its read
- * model. Everything is in memory and private to one kit: an {@link InMemoryEventLog}, a fresh HSQLDB database with
- * tables for the given entity classes, and a clock the test sets.
+ * Tests a projection or a processor in a few lines: given events, run it until it has seen them, then look at the
+ * read model or at what it emitted. Everything is in memory and private to one kit: an {@link InMemoryEventLog}, a
+ * fresh HSQLDB database with tables for the given entity classes, and a clock the test sets.
  *
  * <pre>{@code
  * try (ProjectionTestKit kit = ProjectionTestKit.create(Balance.class)) {
@@ -49,10 +59,25 @@ import java.util.function.Function;
  * }
  * }</pre>
  *
- * <p>{@link #run} starts a projection the first time and waits until it has handled every event given so far; give
- * more events and run it again to test what happens next. A stream is created with one partition when first used,
- * unless {@link #stream} declared it first. Events are stamped by the kit's clock, which stands still until the
- * test moves it. Not thread-safe: one test drives one kit.
+ * <p>A processor is tested the same way, reading what it emitted instead of a read model. The log has only the
+ * streams the test uses, so declare the ones the processor emits to:
+ *
+ * <pre>{@code
+ * kit.stream("receipts", 1)
+ *    .given("payments", "pay-1", new Paid("pay-1", 10))
+ *    .run(Processor.named("receipts").streams("payments")
+ *             .handler((event, emitter) -> emitter.emit("receipts", event.key(), new Receipt(event.key())))
+ *             .build());
+ *
+ * assertEquals(List.of(new Receipt("pay-1")), kit.emitted("receipts").stream().map(Event::payload).toList());
+ * }</pre>
+ *
+ * <p>{@link #run} starts a projection or processor the first time and waits until it has handled every event given
+ * so far; give more events and run it again to test what happens next. A stream is created with one partition when
+ * first given or consumed, unless {@link #stream} declared it first; a stream that is only emitted to must be
+ * declared, as it would exist before the processor in production. The kit registers no aggregates, so a processor
+ * that sends commands fails its run with a {@code NoHandlerForCommandException}. Events are stamped by the kit's
+ * clock, which stands still until the test moves it. Not thread-safe: one test drives one kit.
  */
 @Beta
 public final class ProjectionTestKit implements AutoCloseable {
@@ -66,7 +91,10 @@ public final class ProjectionTestKit implements AutoCloseable {
     private final String jdbcUrl;
     private final EntityManagerFactory entityManagerFactory;
     private final Tributary tributary;
-    private final Map<String, ProjectionHandle> started = new LinkedHashMap<>();
+    private final Map<String, ProjectionHandle> projections = new LinkedHashMap<>();
+    private final Map<String, GroupHandle> processors = new LinkedHashMap<>();
+    /** The offsets {@link #given} wrote, which {@link #emitted} leaves out. */
+    private final Map<StreamPartition, Set<Long>> givenOffsets = new HashMap<>();
 
     private ProjectionTestKit(Class<?>[] entityClasses) {
         String database = "tributary_testkit_" + UUID.randomUUID().toString().replace("-", "");
@@ -99,7 +127,10 @@ public final class ProjectionTestKit implements AutoCloseable {
         return new ProjectionTestKit(entityClasses.clone());
     }
 
-    /** Declares a stream with more than one partition; call it before the stream's first event. */
+    /**
+     * Declares a stream: one with more than one partition, or one that only processors write to. Call it before the
+     * stream's first event.
+     */
     public ProjectionTestKit stream(String stream, int partitions) {
         log.createStream(new StreamSpec(stream, partitions));
         return this;
@@ -115,7 +146,9 @@ public final class ProjectionTestKit implements AutoCloseable {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(event, "event");
         ensureStream(stream);
-        log.append(log.partitionFor(stream, key), List.of(codec.encodeEvent(key, event, metaData))).join();
+        StreamPartition partition = log.partitionFor(stream, key);
+        List<Long> offsets = log.append(partition, List.of(codec.encodeEvent(key, event, metaData))).join();
+        givenOffsets.computeIfAbsent(partition, p -> new HashSet<>()).addAll(offsets);
         return this;
     }
 
@@ -123,38 +156,67 @@ public final class ProjectionTestKit implements AutoCloseable {
      * Starts the projection if this kit has not started its group yet, then waits until it has handled every event
      * given so far.
      *
-     * @throws AssertionError if it does not catch up within 30 seconds or one of its partitions stopped; the
-     *                        handler's error is the cause
+     * @throws AssertionError           if it does not catch up within 30 seconds or one of its partitions stopped;
+     *                                  the handler's error is the cause
+     * @throws IllegalArgumentException if this kit ran a processor of the same group
      */
     public ProjectionTestKit run(Projection projection) {
         Objects.requireNonNull(projection, "projection");
+        refuseGroupOfOtherKind(processors, projection.group(), "processor", "projection");
         projection.streams().forEach(this::ensureStream);
-        ProjectionHandle handle = started.computeIfAbsent(projection.group(), group -> tributary.start(projection));
-        boolean caughtUp;
-        try {
-            caughtUp = handle.awaitCaughtUp(CATCH_UP_TIMEOUT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while projection '" + projection.group() + "' caught up", e);
-        }
-        if (!caughtUp) {
-            GroupStatus status = handle.status();
-            AssertionError error = new AssertionError(status.stoppedPartitions().isEmpty()
-                    ? "projection '" + projection.group() + "' did not catch up within " + CATCH_UP_TIMEOUT + ": " + status
-                    : "projection '" + projection.group() + "' stopped: " + describeStopped(status));
-            status.stoppedPartitions().stream().findFirst()
-                    .ifPresent(p -> error.initCause(p.failure().orElseThrow().cause()));
-            throw error;
-        }
+        ProjectionHandle handle = projections.computeIfAbsent(projection.group(), group -> tributary.start(projection));
+        awaitCaughtUp(handle, "projection '" + projection.group() + "'");
         return this;
+    }
+
+    /**
+     * Starts the processor if this kit has not started its group yet, then waits until it has handled every event
+     * given so far; what it emitted for them is then in the log (see {@link #emitted}). The streams it emits to must
+     * exist: declare them with {@link #stream}.
+     *
+     * @throws AssertionError           if it does not catch up within 30 seconds or one of its partitions stopped;
+     *                                  the handler's error is the cause
+     * @throws IllegalArgumentException if this kit ran a projection of the same group
+     */
+    public ProjectionTestKit run(Processor processor) {
+        Objects.requireNonNull(processor, "processor");
+        refuseGroupOfOtherKind(projections, processor.group(), "projection", "processor");
+        processor.streams().forEach(this::ensureStream);
+        GroupHandle handle = processors.computeIfAbsent(processor.group(), group -> tributary.start(processor));
+        awaitCaughtUp(handle, "processor '" + processor.group() + "'");
+        return this;
+    }
+
+    /**
+     * Every event on the stream that {@link #given} did not write: what processors emitted, or anything written
+     * through {@link #eventLog()}. Order holds within a partition, not across: partition 0's events in log order,
+     * then partition 1's, and so on.
+     *
+     * @throws IllegalArgumentException naming the stream if the kit's log does not have it
+     */
+    public List<Event> emitted(String stream) {
+        Objects.requireNonNull(stream, "stream");
+        StreamSpec spec = log.findStream(stream).orElseThrow(() -> new IllegalArgumentException(
+                "stream '" + stream + "' does not exist in the kit's log; declare it with stream(name, partitions)"));
+        List<Event> emitted = new ArrayList<>();
+        for (int p = 0; p < spec.partitions(); p++) {
+            StreamPartition partition = spec.partition(p);
+            Set<Long> given = givenOffsets.getOrDefault(partition, Set.of());
+            for (LogEntry entry : readAll(partition)) {
+                if (!given.contains(entry.offset())) {
+                    emitted.add(codec.decode(entry));
+                }
+            }
+        }
+        return emitted;
     }
 
     /** The handle of a projection this kit started, to replay it or restart a partition. */
     public ProjectionHandle handle(String group) {
-        ProjectionHandle handle = started.get(group);
+        ProjectionHandle handle = projections.get(group);
         if (handle == null) {
             throw new IllegalArgumentException("projection '" + group + "' was not run by this kit; run: "
-                    + started.keySet());
+                    + projections.keySet());
         }
         return handle;
     }
@@ -212,7 +274,7 @@ public final class ProjectionTestKit implements AutoCloseable {
         return this;
     }
 
-    /** Stops the projections, then drops the database and the log. */
+    /** Stops the projections and processors, then drops the database and the log. */
     @Override
     public void close() {
         try {
@@ -231,6 +293,55 @@ public final class ProjectionTestKit implements AutoCloseable {
         if (log.findStream(stream).isEmpty()) {
             log.createStream(new StreamSpec(stream, 1));
         }
+    }
+
+    /** The kit keys its groups by name; one name for two kinds of group would make them share offsets. */
+    private static void refuseGroupOfOtherKind(Map<String, ? extends GroupHandle> others, String group,
+                                               String otherKind, String kind) {
+        if (others.containsKey(group)) {
+            throw new IllegalArgumentException("group '" + group + "' was run by this kit as a " + otherKind
+                    + "; a " + kind + " needs a group of its own");
+        }
+    }
+
+    private static void awaitCaughtUp(GroupHandle handle, String what) {
+        boolean caughtUp;
+        try {
+            caughtUp = handle.awaitCaughtUp(CATCH_UP_TIMEOUT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while " + what + " caught up", e);
+        }
+        if (!caughtUp) {
+            GroupStatus status = handle.status();
+            if (status.stoppedPartitions().isEmpty()) {
+                throw new AssertionError(what + " did not catch up within " + CATCH_UP_TIMEOUT + ": " + status);
+            }
+            Throwable cause = status.stoppedPartitions().get(0).failure().orElseThrow().cause();
+            String hint = cause instanceof UnknownStreamException unknown
+                    ? "declare stream '" + unknown.stream() + "' with the kit's stream(name, partitions)" : "";
+            throw new AssertionError(what + " stopped: " + describeStopped(status) + hint, cause);
+        }
+    }
+
+    /** Every committed entry of the partition, in offset order; offsets may have gaps, so it follows the entries. */
+    private List<LogEntry> readAll(StreamPartition partition) {
+        List<LogEntry> entries = new ArrayList<>();
+        long end = log.endOffset(partition);
+        long next = log.beginningOffset(partition);
+        while (next < end) {
+            List<LogEntry> read = log.read(partition, next, 500, Duration.ZERO);
+            if (read.isEmpty()) {
+                break;
+            }
+            for (LogEntry entry : read) {
+                if (entry.offset() < end) {
+                    entries.add(entry);
+                }
+            }
+            next = read.get(read.size() - 1).nextOffset();
+        }
+        return entries;
     }
 
     private void shutDownDatabase() {
