@@ -86,6 +86,8 @@ public final class KafkaEventLog implements EventLog {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaEventLog.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration VISIBILITY_TIMEOUT = Duration.ofSeconds(30);
+    /** The longest pause between two checks of whether a commit is readable yet. */
+    private static final Duration VISIBILITY_MAX_PAUSE = Duration.ofMillis(50);
     private static final Duration STREAM_READY_TIMEOUT = Duration.ofSeconds(30);
     /** How long offsetForTimestamp waits for more entries when the one found by timestamp was aborted. */
     private static final Duration TIMESTAMP_PROBE_WAIT = Duration.ofSeconds(1);
@@ -369,6 +371,9 @@ public final class KafkaEventLog implements EventLog {
         Map<TopicPartition, Long> pending = new HashMap<>(lastOffsets);
         long deadline = System.nanoTime() + VISIBILITY_TIMEOUT.toNanos();
         ListOffsetsOptions committed = new ListOffsetsOptions(IsolationLevel.READ_COMMITTED);
+        // Markers usually land within a few milliseconds, so ask again soon; but a partition held back by another
+        // writer's open transaction (a crashed one, until the broker aborts it) must not be asked every millisecond.
+        long pauseMillis = 1;
         while (!pending.isEmpty()) {
             Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
             pending.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
@@ -384,7 +389,8 @@ public final class KafkaEventLog implements EventLog {
                 return;
             }
             if (!pending.isEmpty()) {
-                sleep(Duration.ofMillis(1));
+                sleep(Duration.ofMillis(pauseMillis));
+                pauseMillis = Math.min(pauseMillis * 2, VISIBILITY_MAX_PAUSE.toMillis());
             }
         }
     }
