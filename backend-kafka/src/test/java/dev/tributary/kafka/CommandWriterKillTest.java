@@ -1,7 +1,6 @@
 package dev.tributary.kafka;
 
 import dev.tributary.api.Event;
-import dev.tributary.api.StreamPartition;
 import dev.tributary.internal.EventCodec;
 import dev.tributary.kafka.CommandWriterProcess.Counted;
 import dev.tributary.spi.LogEntry;
@@ -30,7 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static dev.tributary.kafka.CommandWriterProcess.AGGREGATES;
 import static dev.tributary.kafka.CommandWriterProcess.PARTITIONS;
@@ -56,11 +54,11 @@ class CommandWriterKillTest {
 
     @TempDir
     Path dir;
-    private final Map<Process, String> writers = new HashMap<>();
+    private final List<ChildJvm> writers = new ArrayList<>();
 
     @AfterEach
     void stopWriters() {
-        writers.keySet().forEach(Process::destroyForcibly);
+        writers.forEach(writer -> writer.process().destroyForcibly());
     }
 
     @Test
@@ -72,22 +70,21 @@ class CommandWriterKillTest {
         Path secondAcks = dir.resolve("second.acks");
 
         long started = System.nanoTime();
-        Process first = startWriter(stream, instanceId, firstAcks, 0, 0, "first");
-        eventually("the first writer acknowledged " + FIRST_RUN_ACKS + " commands",
-                () -> lineCount(firstAcks) >= FIRST_RUN_ACKS, first);
-        first.destroyForcibly();
+        ChildJvm first = startWriter(stream, instanceId, firstAcks, 0, 0, "first");
+        first.eventually("the first writer acknowledged " + FIRST_RUN_ACKS + " commands",
+                () -> lineCount(firstAcks) >= FIRST_RUN_ACKS, PATIENCE);
+        first.process().destroyForcibly();
         long killed = System.nanoTime();
-        assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the killed writer's process ended");
+        assertTrue(first.process().waitFor(30, TimeUnit.SECONDS), "the killed writer's process ended");
         Set<Long> acknowledgedFirst = commandNumbers(firstAcks);
 
-        Process second = startWriter(stream, instanceId, secondAcks, SECOND_RUN_FIRST_COMMAND, SECOND_RUN_ACKS,
+        ChildJvm second = startWriter(stream, instanceId, secondAcks, SECOND_RUN_FIRST_COMMAND, SECOND_RUN_ACKS,
                 "second");
-        eventually("the second writer acknowledged " + SECOND_RUN_ACKS + " commands and stopped",
-                () -> !second.isAlive(), null);
-        assertEquals(0, second.exitValue(), "exit code of the second writer:\n" + outputOf(second));
+        second.awaitExit("the second writer acknowledged " + SECOND_RUN_ACKS + " commands and stopped", PATIENCE);
+        assertEquals(0, second.process().exitValue(), "exit code of the second writer:\n" + second.output());
         Set<Long> acknowledgedSecond = commandNumbers(secondAcks);
         assertTrue(acknowledgedSecond.size() >= SECOND_RUN_ACKS,
-                acknowledgedSecond.size() + " commands acknowledged by the second writer:\n" + outputOf(second));
+                acknowledgedSecond.size() + " commands acknowledged by the second writer:\n" + second.output());
 
         long stopped = System.nanoTime();
         Map<String, List<Event>> histories = readAggregateStream(stream);
@@ -141,23 +138,9 @@ class CommandWriterKillTest {
         EventCodec codec = EventCodec.withDefaults(Clock.systemUTC());
         Map<String, List<Event>> histories = new TreeMap<>();
         try (KafkaEventLog log = KafkaEventLog.builder().bootstrapServers(SharedKafkaBroker.bootstrapServers()).build()) {
-            for (int p = 0; p < PARTITIONS; p++) {
-                StreamPartition partition = new StreamPartition(stream, p);
-                long from = log.beginningOffset(partition);
-                long end = log.endOffset(partition);
-                while (from < end) {
-                    // A read returns the entries committed when it began, waiting for them if need be; an empty one
-                    // means that only transaction markers and aborted records remain before the end.
-                    List<LogEntry> entries = log.read(partition, from, 2_000, Duration.ZERO);
-                    if (entries.isEmpty()) {
-                        break;
-                    }
-                    for (LogEntry entry : entries) {
-                        Event event = codec.decode(entry);
-                        histories.computeIfAbsent(event.aggregateId(), id -> new ArrayList<>()).add(event);
-                    }
-                    from = entries.get(entries.size() - 1).nextOffset();
-                }
+            for (LogEntry entry : KillTestEvents.readAll(log, stream, PARTITIONS)) {
+                Event event = codec.decode(entry);
+                histories.computeIfAbsent(event.aggregateId(), id -> new ArrayList<>()).add(event);
             }
         }
         return histories;
@@ -192,47 +175,13 @@ class CommandWriterKillTest {
         return numbers;
     }
 
-    private Process startWriter(String stream, String instanceId, Path acks, long firstCommand, long stopAfter,
-                                String name) throws IOException {
-        Path output = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
-                CommandWriterProcess.class.getName(),
+    private ChildJvm startWriter(String stream, String instanceId, Path acks, long firstCommand, long stopAfter,
+                                 String name) throws IOException {
+        ChildJvm writer = ChildJvm.start(name + " writer", dir.resolve(name + ".log"), CommandWriterProcess.class,
                 SharedKafkaBroker.bootstrapServers(), stream, instanceId, acks.toString(),
-                String.valueOf(firstCommand), String.valueOf(stopAfter))
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        writers.put(process, name);
-        return process;
-    }
-
-    /** Waits for {@code condition}; fails early if {@code writer} (when given) ended first. */
-    private void eventually(String what, BooleanSupplier condition, Process writer) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (writer != null && !writer.isAlive()) {
-                fail("the writer process ended (exit " + writer.exitValue() + ") before " + what + ":\n"
-                        + outputOf(writer));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                StringBuilder outputs = new StringBuilder();
-                for (Process p : writers.keySet()) {
-                    outputs.append(outputOf(p));
-                }
-                fail("gave up after " + PATIENCE + " waiting until " + what + ":\n" + outputs);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private String outputOf(Process writer) throws IOException {
-        String name = writers.get(writer);
-        Path output = dir.resolve(name + ".log");
-        return "--- output of the " + name + " writer ---\n"
-                + (Files.exists(output) ? Files.readString(output) : "(no output)");
+                String.valueOf(firstCommand), String.valueOf(stopAfter));
+        writers.add(writer);
+        return writer;
     }
 
     private static long lineCount(Path file) {

@@ -6,7 +6,6 @@ import dev.tributary.internal.EventCodec;
 import dev.tributary.kafka.ProcessorMemberProcess.Tick;
 import dev.tributary.kafka.ProcessorMemberProcess.Tock;
 import dev.tributary.spi.LogEntry;
-import dev.tributary.spi.LogRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -35,14 +34,12 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A real crash: a processor member runs in a JVM of its own and is killed with SIGKILL while its transaction is open
@@ -62,13 +59,13 @@ class ProcessorKillTest {
 
     @TempDir
     Path dir;
-    private final List<Process> members = new ArrayList<>();
+    private final List<ChildJvm> members = new ArrayList<>();
     private final EventCodec codec = EventCodec.withDefaults(Clock.systemUTC());
 
     @AfterEach
     void stopMembers() {
-        for (Process member : members) {
-            member.destroyForcibly();
+        for (ChildJvm member : members) {
+            member.process().destroyForcibly();
         }
     }
 
@@ -85,14 +82,15 @@ class ProcessorKillTest {
             log.createStream(StreamSpec.of(in, PARTITIONS));
             log.createStream(StreamSpec.of(out, PARTITIONS));
             Path marker = dir.resolve("transaction-open");
-            Process first = startMember(in, out, group, marker, MARK_AFTER, "first");
-            Future<?> publishing = publisher.submit(() -> publish(log, in, () -> Files.exists(marker)));
+            ChildJvm first = startMember(in, out, group, marker, MARK_AFTER, "first");
+            Future<?> publishing = publisher.submit(
+                    () -> KillTestEvents.publish(log, in, EVENTS, Tick::new, () -> Files.exists(marker), PATIENCE));
 
-            eventually("the first member holds a transaction open after " + MARK_AFTER + " outputs",
-                    () -> Files.exists(marker), first);
+            first.eventually("the first member holds a transaction open after " + MARK_AFTER + " outputs",
+                    () -> Files.exists(marker), PATIENCE);
             assertFalse(publishing.isDone(), "events are still flowing when the member is killed");
-            first.destroyForcibly();
-            assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the killed member's process ended");
+            first.process().destroyForcibly();
+            assertTrue(first.process().waitFor(30, TimeUnit.SECONDS), "the killed member's process ended");
 
             Matcher atKill = MARKER.matcher(Files.readString(marker));
             assertTrue(atKill.matches(), "marker: " + Files.readString(marker));
@@ -103,17 +101,17 @@ class ProcessorKillTest {
             assertTrue(inTransaction > 0 && inTransaction < batch, "killed halfway through a batch: " + atKill.group());
             assertEquals(inTransaction, uncommittedRecords(out),
                     "the open transaction's outputs are in the log, past the last stable offset");
-            assertEquals(sent - inTransaction, readAll(log, out).size(),
+            assertEquals(sent - inTransaction, KillTestEvents.readAll(log, out, PARTITIONS).size(),
                     "read committed, the outputs of the committed batches and none of the open one are visible");
 
-            Process second = startMember(in, out, group, dir.resolve("never"), 0, "second");
+            ChildJvm second = startMember(in, out, group, dir.resolve("never"), 0, "second");
             publishing.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
             OutputCounter counter = new OutputCounter(log, out);
-            eventually("the new member has committed all " + EVENTS + " outputs", () -> counter.count() >= EVENTS,
-                    second);
+            second.eventually("the new member has committed all " + EVENTS + " outputs",
+                    () -> counter.count() >= EVENTS, PATIENCE);
             Thread.sleep(500); // a duplicate committed after the count was reached would show up now
 
-            assertOnePerInput(readAll(log, in), readAll(log, out));
+            assertOnePerInput(KillTestEvents.readAll(log, in, PARTITIONS), KillTestEvents.readAll(log, out, PARTITIONS));
         } finally {
             publisher.shutdownNow();
         }
@@ -177,67 +175,6 @@ class ProcessorKillTest {
         });
     }
 
-    /**
-     * Publishes the events in appends of 250 per partition. The second half waits until the member is about to be
-     * killed, so that events flow before, during and after the kill whatever the machine's speed.
-     */
-    private void publish(KafkaEventLog log, String stream, BooleanSupplier killing) {
-        Map<StreamPartition, List<LogRecord>> pending = new LinkedHashMap<>();
-        for (long seq = 0; seq < EVENTS; seq++) {
-            if (seq == EVENTS / 2) {
-                awaitQuietly(killing);
-            }
-            String key = "key-" + (seq % 97);
-            StreamPartition partition = log.partitionFor(stream, key);
-            List<LogRecord> records = pending.computeIfAbsent(partition, p -> new ArrayList<>());
-            records.add(codec.encodeEvent(key, new Tick(seq), Map.of()));
-            if (records.size() == 250) {
-                log.append(partition, List.copyOf(records)).join();
-                records.clear();
-            }
-        }
-        pending.forEach((partition, records) -> {
-            if (!records.isEmpty()) {
-                log.append(partition, records).join();
-            }
-        });
-    }
-
-    private static void awaitQuietly(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    /** Every committed entry of the stream, partition by partition; offsets have gaps (markers, aborted records). */
-    private static List<LogEntry> readAll(KafkaEventLog log, String stream) {
-        List<LogEntry> all = new ArrayList<>();
-        for (int p = 0; p < PARTITIONS; p++) {
-            StreamPartition partition = new StreamPartition(stream, p);
-            readFrom(log, partition, log.beginningOffset(partition), log.endOffset(partition), all);
-        }
-        return all;
-    }
-
-    /** Appends the committed entries from {@code from} up to at least {@code end}; returns where to read on. */
-    private static long readFrom(KafkaEventLog log, StreamPartition partition, long from, long end, List<LogEntry> to) {
-        while (from < end) {
-            List<LogEntry> entries = log.read(partition, from, 5_000, Duration.ZERO);
-            if (entries.isEmpty()) {
-                return end; // only markers and aborted records are left below the end
-            }
-            to.addAll(entries);
-            from = entries.get(entries.size() - 1).nextOffset();
-        }
-        return from;
-    }
-
     /** Counts a stream's committed entries as they become readable, reading each only once. */
     private static final class OutputCounter {
         private final KafkaEventLog log;
@@ -254,7 +191,7 @@ class ProcessorKillTest {
             for (int p = 0; p < PARTITIONS; p++) {
                 StreamPartition partition = new StreamPartition(stream, p);
                 List<LogEntry> entries = new ArrayList<>();
-                next[p] = readFrom(log, partition, next[p], log.endOffset(partition), entries);
+                next[p] = KillTestEvents.readFrom(log, partition, next[p], log.endOffset(partition), entries);
                 count += entries.size();
             }
             return count;
@@ -281,39 +218,11 @@ class ProcessorKillTest {
         }
     }
 
-    private Process startMember(String in, String out, String group, Path marker, long markAfter, String name)
+    private ChildJvm startMember(String in, String out, String group, Path marker, long markAfter, String name)
             throws IOException {
-        Path output = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
-                ProcessorMemberProcess.class.getName(),
-                SharedKafkaBroker.bootstrapServers(), in, out, group, marker.toString(), String.valueOf(markAfter))
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        members.add(process);
-        return process;
-    }
-
-    private void eventually(String what, BooleanSupplier condition, Process member) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!member.isAlive()) {
-                fail("the member process ended (exit " + member.exitValue() + ") before " + what + ":\n"
-                        + outputOf(member));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                fail("gave up after " + PATIENCE + " waiting until " + what + ":\n" + outputOf(member));
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private String outputOf(Process member) throws IOException {
-        int index = members.indexOf(member);
-        Path output = dir.resolve((index == 0 ? "first" : "second") + ".log");
-        return Files.exists(output) ? Files.readString(output) : "(no output)";
+        ChildJvm member = ChildJvm.start(name + " member", dir.resolve(name + ".log"), ProcessorMemberProcess.class,
+                SharedKafkaBroker.bootstrapServers(), in, out, group, marker.toString(), String.valueOf(markAfter));
+        members.add(member);
+        return member;
     }
 }

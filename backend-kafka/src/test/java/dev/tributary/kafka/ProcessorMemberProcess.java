@@ -19,7 +19,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -79,20 +78,7 @@ public final class ProcessorMemberProcess {
                 .build());
         System.out.println("started a member of group " + handle.group());
         // Runs until the test kills the process; an orderly end (stdin closed) leaves the group cleanly.
-        CountDownLatch forever = new CountDownLatch(1);
-        Thread stdin = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // keep reading until the parent closes the pipe
-                }
-            } catch (IOException e) {
-                // the parent is gone
-            }
-            forever.countDown();
-        });
-        stdin.setDaemon(true);
-        stdin.start();
-        forever.await();
+        ChildJvm.awaitEndOfInput();
         tributary.close();
         log.close();
     }

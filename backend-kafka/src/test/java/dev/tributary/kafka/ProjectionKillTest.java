@@ -1,10 +1,7 @@
 package dev.tributary.kafka;
 
-import dev.tributary.api.StreamPartition;
 import dev.tributary.api.StreamSpec;
-import dev.tributary.internal.EventCodec;
 import dev.tributary.kafka.ProjectionMemberProcess.Tick;
-import dev.tributary.spi.LogRecord;
 import org.hsqldb.server.Server;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,23 +19,18 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * A real crash: an exactly-once projection member runs in a JVM of its own and is killed with SIGKILL in the middle
@@ -56,7 +48,7 @@ class ProjectionKillTest {
     Path dir;
     private Server database;
     private String jdbcUrl;
-    private final List<Process> members = new ArrayList<>();
+    private final List<ChildJvm> members = new ArrayList<>();
 
     @BeforeEach
     void startDatabase() throws Exception {
@@ -78,8 +70,8 @@ class ProjectionKillTest {
 
     @AfterEach
     void stopEverything() {
-        for (Process member : members) {
-            member.destroyForcibly();
+        for (ChildJvm member : members) {
+            member.process().destroyForcibly();
         }
         database.shutdown();
     }
@@ -93,20 +85,22 @@ class ProjectionKillTest {
         try (KafkaEventLog log = KafkaEventLog.builder().bootstrapServers(SharedKafkaBroker.bootstrapServers()).build()) {
             log.createStream(StreamSpec.of(name, PARTITIONS));
             Path marker = dir.resolve("in-batch");
-            Process first = startMember(name, group, marker, 5_000, "first");
-            Future<?> publishing = publisher.submit(() -> publish(log, name, () -> Files.exists(marker)));
+            ChildJvm first = startMember(name, group, marker, 5_000, "first");
+            Future<?> publishing = publisher.submit(
+                    () -> KillTestEvents.publish(log, name, EVENTS, Tick::new, () -> Files.exists(marker), PATIENCE));
 
-            eventually("the first member is inside a batch after 5,000 events", () -> Files.exists(marker), first);
+            first.eventually("the first member is inside a batch after 5,000 events", () -> Files.exists(marker),
+                    PATIENCE);
             assertFalse(publishing.isDone(), "events are still flowing when the member is killed");
-            first.destroyForcibly();
-            assertTrue(first.waitFor(30, TimeUnit.SECONDS), "the killed member's process ended");
+            first.process().destroyForcibly();
+            assertTrue(first.process().waitFor(30, TimeUnit.SECONDS), "the killed member's process ended");
             long atKill = count("SELECT COUNT(*) FROM seen");
             assertTrue(atKill < 5_000, "the batch in flight was not committed: " + atKill + " rows at the kill");
 
-            Process second = startMember(name, group, dir.resolve("never"), 0, "second");
+            ChildJvm second = startMember(name, group, dir.resolve("never"), 0, "second");
             publishing.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-            eventually("the new member has counted all " + EVENTS + " events",
-                    () -> count("SELECT COUNT(*) FROM seen") >= EVENTS, second);
+            second.eventually("the new member has counted all " + EVENTS + " events",
+                    () -> count("SELECT COUNT(*) FROM seen") >= EVENTS, PATIENCE);
             Thread.sleep(500); // a duplicate committed after the count was reached would show up now
 
             assertEquals(EVENTS, count("SELECT COUNT(*) FROM seen"), "rows in the read model");
@@ -120,60 +114,13 @@ class ProjectionKillTest {
         }
     }
 
-    /**
-     * Publishes the events in appends of 250 per partition. The second half waits until the member is about to be
-     * killed, so that events flow before, during and after the kill whatever the machine's speed.
-     */
-    private static void publish(KafkaEventLog log, String stream, BooleanSupplier killing) {
-        EventCodec codec = EventCodec.withDefaults(Clock.systemUTC());
-        Map<StreamPartition, List<LogRecord>> pending = new LinkedHashMap<>();
-        for (long seq = 0; seq < EVENTS; seq++) {
-            if (seq == EVENTS / 2) {
-                awaitQuietly(killing);
-            }
-            String key = "key-" + (seq % 97);
-            StreamPartition partition = log.partitionFor(stream, key);
-            List<LogRecord> records = pending.computeIfAbsent(partition, p -> new ArrayList<>());
-            records.add(codec.encodeEvent(key, new Tick(seq), Map.of()));
-            if (records.size() == 250) {
-                log.append(partition, List.copyOf(records)).join();
-                records.clear();
-            }
-        }
-        pending.forEach((partition, records) -> {
-            if (!records.isEmpty()) {
-                log.append(partition, records).join();
-            }
-        });
-    }
-
-    private static void awaitQuietly(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean() && System.nanoTime() - deadline < 0) {
-            try {
-                Thread.sleep(10);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-    }
-
-    private Process startMember(String stream, String group, Path marker, long markAfter, String name)
+    private ChildJvm startMember(String stream, String group, Path marker, long markAfter, String name)
             throws IOException {
-        Path output = dir.resolve(name + ".log");
-        Process process = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"),
-                ProjectionMemberProcess.class.getName(),
+        ChildJvm member = ChildJvm.start(name + " member", dir.resolve(name + ".log"), ProjectionMemberProcess.class,
                 SharedKafkaBroker.bootstrapServers(), jdbcUrl, stream, group, marker.toString(),
-                String.valueOf(markAfter))
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        members.add(process);
-        return process;
+                String.valueOf(markAfter));
+        members.add(member);
+        return member;
     }
 
     private long count(String sql) {
@@ -187,25 +134,6 @@ class ProjectionKillTest {
 
     private Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl, "SA", "");
-    }
-
-    private void eventually(String what, BooleanSupplier condition, Process member) throws Exception {
-        long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (!member.isAlive()) {
-                fail("the member process ended (exit " + member.exitValue() + ") before " + what + ":\n" + outputOf(member));
-            }
-            if (System.nanoTime() - deadline > 0) {
-                fail("gave up after " + PATIENCE + " waiting until " + what + ":\n" + outputOf(member));
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    private String outputOf(Process member) throws IOException {
-        int index = members.indexOf(member);
-        Path output = dir.resolve((index == 0 ? "first" : "second") + ".log");
-        return Files.exists(output) ? Files.readString(output) : "(no output)";
     }
 
     private static int freePort() throws IOException {

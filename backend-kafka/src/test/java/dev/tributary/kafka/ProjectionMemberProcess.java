@@ -9,7 +9,6 @@ import org.hibernate.jpa.HibernatePersistenceConfiguration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -68,20 +67,7 @@ public final class ProjectionMemberProcess {
                 .build());
         System.out.println("started member " + handle.memberId() + " of group " + group);
         // Runs until the test kills the process; an orderly end (stdin closed) leaves the group cleanly.
-        CountDownLatch forever = new CountDownLatch(1);
-        Thread stdin = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // keep reading until the parent closes the pipe
-                }
-            } catch (java.io.IOException e) {
-                // the parent is gone
-            }
-            forever.countDown();
-        });
-        stdin.setDaemon(true);
-        stdin.start();
-        forever.await();
+        ChildJvm.awaitEndOfInput();
         tributary.close();
         log.close();
         database.close();
