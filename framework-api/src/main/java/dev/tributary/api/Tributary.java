@@ -76,7 +76,14 @@ public interface Tributary extends AutoCloseable {
         /** The clock that stamps events; default the system UTC clock. */
         Builder clock(Clock clock);
 
-        /** This instance's name, used in member ids and transactional ids; default a random one. */
+        /**
+         * This instance's name, used in member ids and in processors' transactional ids; default a random one.
+         * In production give each instance a name that survives its restarts (a host or pod name): a processor
+         * restarted under the same name fences its crashed predecessor at once, aborting the transaction the crash
+         * left open, whereas under a new name that transaction holds back readers of the processor's output
+         * partitions until the log times it out (Kafka's {@code transaction.timeout.ms}). Two live instances must
+         * not share a name. Aggregate writers' transactional ids name the partition, not the instance.
+         */
         Builder instanceId(String instanceId);
 
         Tributary build();
