@@ -3,6 +3,7 @@ package dev.tributary.sample.pos;
 import dev.tributary.sample.pos.PosOptions.Backend;
 import dev.tributary.sample.pos.PosOptions.Command;
 import dev.tributary.sample.pos.PosOptions.UsageException;
+import dev.tributary.sample.pos.load.DelayHistogram;
 import dev.tributary.sample.pos.load.LoadGenerator;
 import dev.tributary.sample.pos.load.RunStats;
 import dev.tributary.sample.pos.readmodel.DailySales;
@@ -187,6 +188,16 @@ public final class PosMain {
                 stats.salesPerSecond(), events / (stats.elapsedSeconds() + catchUpSeconds));
         out.printf("  lag             %,d when the tills stopped; caught up and verified in %.1f s%n", lagAtEnd,
                 catchUpSeconds);
+        out.println("  deducted        " + behindTheTills(stats.deductionDelays()));
+    }
+
+    /** {@code p50 3 ms, p99 12 ms, max 40 ms behind the tills (14,780 sales)} */
+    static String behindTheTills(DelayHistogram delays) {
+        if (delays.count() == 0) {
+            return "no sale of this run to time";
+        }
+        return String.format("p50 %,d ms, p99 %,d ms, max %,d ms behind the tills (%,d sales)", delays.percentile(50),
+                delays.percentile(99), delays.max(), delays.count());
     }
 
     private int replayOrVerify(PosOptions options) throws InterruptedException {

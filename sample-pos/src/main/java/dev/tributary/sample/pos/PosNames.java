@@ -48,4 +48,9 @@ public record PosNames(String prefix) {
     public String salesViewGroup() {
         return prefix + "-sales-view";
     }
+
+    /** The at-least-once projection that times how far behind the tills the sales are deducted. */
+    public String deductionDelaysGroup() {
+        return prefix + "-deduction-delays";
+    }
 }

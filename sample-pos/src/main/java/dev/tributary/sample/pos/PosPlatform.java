@@ -14,10 +14,12 @@ import dev.tributary.sample.pos.inventory.SalesToInventory;
 import dev.tributary.sample.pos.inventory.ShopInventory;
 import dev.tributary.sample.pos.inventory.StockReport;
 import dev.tributary.sample.pos.inventory.TransfersBetweenShops;
+import dev.tributary.sample.pos.load.DeductionDelays;
 import dev.tributary.sample.pos.load.Ledger;
 import dev.tributary.sample.pos.load.LoadGenerator;
 import dev.tributary.sample.pos.load.LoadSettings;
 import dev.tributary.sample.pos.load.Operations;
+import dev.tributary.sample.pos.load.RunStats;
 import dev.tributary.sample.pos.load.World;
 import dev.tributary.sample.pos.load.WorldRequest;
 import dev.tributary.sample.pos.load.WorldSpec;
@@ -50,9 +52,10 @@ import java.util.function.Function;
 
 /**
  * The whole chain in one process: the {@link ShopInventory} aggregates, the two exactly-once processors (sales to
- * inventory, transfers between shops), the two exactly-once projections (stock and alerts, daily sales), and the
- * load generator's ledger, over one log and one database. Closing it stops everything and closes the backend and
- * the database; the log and the database keep everything a later {@link #open} continues from.
+ * inventory, transfers between shops), the two exactly-once projections (stock and alerts, daily sales), the
+ * at-least-once {@link DeductionDelays} timer, and the load generator's ledger, over one log and one database.
+ * Closing it stops everything and closes the backend and the database; the log and the database keep everything a
+ * later {@link #open} continues from.
  *
  * <p>{@link #catchUp}, {@link #verify} and {@link #replayReadModels} are called from one thread at a time; the
  * accessors may be used from any thread.
@@ -90,6 +93,8 @@ public final class PosPlatform implements AutoCloseable {
     private final Operations operations;
     private final List<GroupHandle> processors = new ArrayList<>();
     private final List<ProjectionHandle> projections = new ArrayList<>();
+    private final DeductionDelays deductionDelays = new DeductionDelays();
+    private ProjectionHandle deductionDelayTimer;
     private int probeCursor;
 
     private PosPlatform(Config config, EntityManagerFactory emf) {
@@ -156,6 +161,11 @@ public final class PosPlatform implements AutoCloseable {
                 .entityManagerFactory(emf)
                 .readModelReset(salesView::reset)
                 .build()));
+        // A measurement, not a read model: kept out of lag() and never replayed.
+        deductionDelayTimer = tributary.start(Projection.atLeastOnce(names.deductionDelaysGroup())
+                .streams(names.inventoryStream())
+                .eventHandlers(deductionDelays)
+                .build());
     }
 
     public World world() {
@@ -186,8 +196,11 @@ public final class PosPlatform implements AutoCloseable {
         return backend;
     }
 
+    /** A load generator; its {@link LoadGenerator#stats() stats} time the deductions of its run from now on. */
     public LoadGenerator loadGenerator(LoadSettings settings) {
-        return new LoadGenerator(operations, readModels, world, ledger, settings, Clock.systemUTC());
+        LoadGenerator generator = new LoadGenerator(operations, readModels, world, ledger, settings, Clock.systemUTC());
+        deductionDelays.measure(generator.stats());
+        return generator;
     }
 
     /** Entries not yet consumed, over both processors and both projections (an upper bound on Kafka). */
@@ -229,8 +242,9 @@ public final class PosPlatform implements AutoCloseable {
     }
 
     /**
-     * Waits until every fact and command written so far has reached the aggregates and the read models, and
-     * answers each shop's stock as its aggregate holds it. Call it once nothing is being sent any more.
+     * Waits until every fact and command written so far has reached the aggregates, the read models and the
+     * deduction timer ({@link RunStats#deductionDelays()}), and answers each shop's stock as its aggregate holds
+     * it. Call it once nothing is being sent any more.
      *
      * <p>Commands that processors emit travel on the command stream, which no public status covers, and
      * {@link Tributary#send} does not queue behind them. So a stock check serves as the barrier: requested at the
@@ -249,6 +263,7 @@ public final class PosPlatform implements AutoCloseable {
         for (ProjectionHandle projection : projections) {
             await(projection, deadline, timeout);
         }
+        await(deductionDelayTimer, deadline, timeout);
         return reports;
     }
 

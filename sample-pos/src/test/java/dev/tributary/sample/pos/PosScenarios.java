@@ -8,6 +8,7 @@ import dev.tributary.sample.pos.inventory.StockLine;
 import dev.tributary.sample.pos.inventory.StockMovedDuringCountException;
 import dev.tributary.sample.pos.inventory.InventoryCommands.ReportStock;
 import dev.tributary.sample.pos.inventory.StockReport;
+import dev.tributary.sample.pos.load.DelayHistogram;
 import dev.tributary.sample.pos.load.LoadGenerator;
 import dev.tributary.sample.pos.load.LoadSettings;
 import dev.tributary.sample.pos.load.Movement;
@@ -127,6 +128,19 @@ abstract class PosScenarios {
         return generator;
     }
 
+    /**
+     * Every sale the run accepted was deducted and its delay behind the till measured; earlier runs' sales were not.
+     * The figures themselves depend on the machine, so only their order is checked.
+     */
+    private static void assertEveryDeductionOfTheRunTimed(RunStats run) {
+        DelayHistogram delays = run.deductionDelays();
+        assertEquals(run.salesAccepted(), delays.count(), "sales of the run whose deduction was timed");
+        long p50 = delays.percentile(50);
+        long p99 = delays.percentile(99);
+        assertTrue(0 <= p50 && p50 <= p99 && p99 <= delays.max(),
+                "p50 " + p50 + " ms, p99 " + p99 + " ms, max " + delays.max() + " ms are not in order");
+    }
+
     private static void assertVerified(VerificationReport report) {
         assertTrue(report.ok(), report::render);
         assertEquals((long) WORLD.shops() * WORLD.items(), report.stockLines(), report::render);
@@ -145,13 +159,14 @@ abstract class PosScenarios {
             assertVerified(report);
             assertEquals(pos.ledger().total(Movement.SOLD), report.totals().sold());
             assertTrue(report.totals().sold() >= stats.unitsSold());
+            assertEveryDeductionOfTheRunTimed(stats);
         }
     }
 
     @Test
     void a_replay_rebuilds_the_read_models_to_the_same_verified_stock() throws Exception {
         try (PosPlatform pos = open()) {
-            openedShops(pos, load()).run(() -> false, DRAIN);
+            RunStats stats = openedShops(pos, load()).run(() -> false, DRAIN);
             assertVerified(pos.verify(CATCH_UP));
             Map<ShopItemKey, Long> before = onHand(pos);
             Map<String, Long> talliesBefore = pos.readModels().eventTallies();
@@ -165,6 +180,8 @@ abstract class PosScenarios {
             assertEquals(talliesBefore.get(names.salesStream()), pos.readModels().eventTallies().get(names.salesStream()));
             assertEquals(talliesBefore.get(names.inventoryStream()) + 2L * WORLD.shops(),
                     pos.readModels().eventTallies().get(names.inventoryStream()));
+            // The replay did not time the run's deductions a second time.
+            assertEveryDeductionOfTheRunTimed(stats);
         }
     }
 
@@ -190,6 +207,8 @@ abstract class PosScenarios {
             assertEquals(2, pos.ledger().runs());
             assertTrue(pos.ledger().total(Movement.SOLD) > soldBeforeStop, "the second run sold nothing");
             assertVerified(pos.verify(CATCH_UP));
+            // Sales of the stopped run that inventory deducted only after the restart are not the resumed run's.
+            assertEveryDeductionOfTheRunTimed(resumed);
         }
     }
 
@@ -250,7 +269,7 @@ abstract class PosScenarios {
                     .handler((event, emitter) -> {
                         if (event.payload() instanceof SaleRecorded sale && sale.receiptId().startsWith("dup-")) {
                             emitter.send(new DeductSale(sale.shopId(), sale.receiptId(), sale.tillId(),
-                                    List.of(new StockLine(item, 2)), SourcePosition.of(event)));
+                                    List.of(new StockLine(item, 2)), SourcePosition.of(event), sale.recordedAt()));
                         }
                     }).build());
 

@@ -2,6 +2,7 @@ package dev.tributary.sample.pos.inventory;
 
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -85,9 +86,14 @@ public final class InventoryCommands {
         }
     }
 
-    /** A sale happened: take its units off the shelf. Never refused; below zero it raises a shortage. */
+    /**
+     * A sale happened: take its units off the shelf. Never refused; below zero it raises a shortage.
+     *
+     * @param saleRecordedAt when the till recorded the sale, for {@link InventoryEvents.SaleDeducted}; null in
+     *                       commands written before the sample kept it
+     */
     public record DeductSale(@TargetAggregateIdentifier String shopId, String receiptId, String tillId,
-                             List<StockLine> lines, SourcePosition source) {
+                             List<StockLine> lines, SourcePosition source, Instant saleRecordedAt) {
         public DeductSale {
             requireShop(shopId);
             Objects.requireNonNull(receiptId, "receiptId");

@@ -1,5 +1,6 @@
 package dev.tributary.sample.pos.inventory;
 
+import java.time.Instant;
 import java.util.List;
 
 /** What a {@link ShopInventory} applies, onto the inventory stream under the shop's id. */
@@ -11,8 +12,14 @@ public final class InventoryEvents {
     public record ShopOpened(String shopId, List<OpeningStock> items) {
     }
 
+    /**
+     * A sale's units left the shelf.
+     *
+     * @param saleRecordedAt when the till recorded the sale; null in events written before the sample kept it, so
+     *                       that a data folder of an older version still reads
+     */
     public record SaleDeducted(String shopId, String receiptId, String tillId, List<StockLine> lines,
-                               SourcePosition source) {
+                               SourcePosition source, Instant saleRecordedAt) {
     }
 
     /**

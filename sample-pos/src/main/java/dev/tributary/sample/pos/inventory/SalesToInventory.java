@@ -29,7 +29,8 @@ public final class SalesToInventory implements ProcessorFunction {
         SourcePosition source = SourcePosition.of(event);
         Object payload = event.payload();
         if (payload instanceof SaleRecorded sale) {
-            emitter.send(new DeductSale(sale.shopId(), sale.receiptId(), sale.tillId(), stockLines(sale.lines()), source));
+            emitter.send(new DeductSale(sale.shopId(), sale.receiptId(), sale.tillId(), stockLines(sale.lines()),
+                    source, sale.recordedAt()));
         } else if (payload instanceof SaleVoided voided) {
             emitter.send(new ReverseSale(voided.shopId(), voided.voidId(), voided.voidedReceiptId(),
                     stockLines(voided.lines()), source));

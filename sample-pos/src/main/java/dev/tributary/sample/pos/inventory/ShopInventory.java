@@ -105,7 +105,8 @@ public class ShopInventory {
         if (isRepeat(command.source())) {
             return;
         }
-        apply(new SaleDeducted(shopId, command.receiptId(), command.tillId(), command.lines(), command.source()));
+        apply(new SaleDeducted(shopId, command.receiptId(), command.tillId(), command.lines(), command.source(),
+                command.saleRecordedAt()));
         for (StockLine line : command.lines()) {
             long after = onHand(line.itemId());
             if (after < 0) {

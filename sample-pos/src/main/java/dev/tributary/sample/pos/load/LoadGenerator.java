@@ -103,7 +103,7 @@ public final class LoadGenerator {
      */
     public RunStats run(BooleanSupplier stopRequested, Duration drainTimeout) throws InterruptedException {
         int run = ledger.startRun();
-        stats.started();
+        stats.started(clock.instant());
         long deadline = System.nanoTime() + settings.duration().toNanos();
         AtomicBoolean stop = new AtomicBoolean();
         BooleanSupplier keepGoing = () -> !stop.get() && !stopRequested.getAsBoolean() && System.nanoTime() < deadline;

@@ -1,5 +1,6 @@
 package dev.tributary.sample.pos.load;
 
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -19,6 +20,9 @@ public final class RunStats {
     final AtomicReference<String> firstFailure = new AtomicReference<>();
     final AtomicReference<String> exampleTransferRefusal = new AtomicReference<>();
     final AtomicReference<String> exampleCountRefusal = new AtomicReference<>();
+    private final DelayHistogram deductionDelays = new DelayHistogram();
+    /** When the run started, by the clock that stamps its sales; null before it started. */
+    private volatile Instant startedAt;
     private volatile long startNanos;
     private volatile long endNanos;
 
@@ -75,6 +79,20 @@ public final class RunStats {
         return exampleCountRefusal.get();
     }
 
+    /**
+     * How far behind the tills inventory deducted the sales of this run: from the till's {@code recordedAt} to the
+     * deduction event's timestamp. Filled as the deductions arrive; complete once the platform has caught up.
+     */
+    public DelayHistogram deductionDelays() {
+        return deductionDelays;
+    }
+
+    /** Whether a sale recorded at {@code recordedAt} belongs to this run rather than to an earlier one. */
+    boolean includes(Instant recordedAt) {
+        Instant started = startedAt;
+        return started != null && !recordedAt.isBefore(started);
+    }
+
     /** Seconds since the run started, or its length once it ended; 0 before it started. */
     public double elapsedSeconds() {
         if (startNanos == 0) {
@@ -89,7 +107,8 @@ public final class RunStats {
         return seconds > 0 ? salesAccepted() / seconds : 0;
     }
 
-    void started() {
+    void started(Instant now) {
+        startedAt = now;
         startNanos = System.nanoTime();
     }
 

@@ -6,7 +6,7 @@ import java.util.Objects;
 
 /**
  * What a till records: facts, published onto the sales stream under the shop's id and never refused. The till
- * does not wait for inventory; inventory follows from these events a few milliseconds later.
+ * does not wait for inventory; inventory follows from these events moments later.
  */
 public final class SalesEvents {
 
