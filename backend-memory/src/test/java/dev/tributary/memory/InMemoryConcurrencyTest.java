@@ -78,7 +78,14 @@ class InMemoryConcurrencyTest {
         try {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             int next = 0;
+            int checkpoint = 0;
             while (next < EVENTS) {
+                if (next >= checkpoint) {
+                    // A fast machine could otherwise append everything between two rejoins: wait for the churning
+                    // members to come and go a few times per tenth of the events, so that they do by construction.
+                    awaitMemberships(memberships.get() + WORKERS - 1);
+                    checkpoint += EVENTS / 10;
+                }
                 int batch = Math.min(EVENTS - next, 1 + random.nextInt(5));
                 if (!inFlight.tryAcquire(batch, 10, TimeUnit.SECONDS)) {
                     problems.add("delivery stalled at " + delivered.size() + " of " + next + " events");
@@ -98,6 +105,17 @@ class InMemoryConcurrencyTest {
             problems.add("producer interrupted");
         } catch (RuntimeException e) {
             problems.add("producer failed: " + e);
+        }
+    }
+
+    private void awaitMemberships(int atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (memberships.get() < atLeast) {
+            if (System.nanoTime() - deadline > 0) {
+                problems.add("members stopped coming and going at " + memberships.get() + " memberships");
+                return;
+            }
+            Thread.sleep(1);
         }
     }
 
