@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one partition writer knows about the aggregates in its partition: an index from aggregate id to its last
@@ -46,6 +48,14 @@ final class AggregateStore {
     private static final Duration REBUILD_READ_TIMEOUT = Duration.ofSeconds(30);
     /** Offsets further apart than this are read separately rather than reading (and dropping) what lies between. */
     private static final int REBUILD_READ_SPAN = 256;
+    /**
+     * How many bytes of event values the start-up scan may keep, so that the first load of each aggregate after a
+     * restart needs no log read: its events lie spread over the whole partition, so reading them back costs about
+     * one more scan per aggregate (seen in the POS sample on Kafka: deductions 14 s behind the tills after a restart).
+     */
+    private static final long WARM_BYTES = 16L << 20;
+    /** Per kept entry, beyond its value: the entry object, its headers and the list slot, roughly. */
+    private static final long WARM_ENTRY_OVERHEAD = 200;
 
     private final EventLog log;
     private final EventCodec codec;
@@ -55,6 +65,11 @@ final class AggregateStore {
     private final Map<String, EventSourcedAggregate<?>> cache;
     private final Map<String, EventSourcedAggregate<?>> pending = new HashMap<>();
     private final Map<String, EventSourcedAggregate<?>> loaded = new HashMap<>();
+    /**
+     * Entries the start-up scan kept, per aggregate, each list complete (all of the aggregate's events) or absent;
+     * an aggregate's list is dropped when it is first loaded. At most about {@link #WARM_BYTES}.
+     */
+    private final Map<String, List<LogEntry>> warm = new HashMap<>();
     private boolean indexed;
 
     AggregateStore(EventLog log, EventCodec codec, StreamPartition partition, int cacheSize) {
@@ -77,6 +92,10 @@ final class AggregateStore {
     /** Reads the whole partition once, headers only, to learn every aggregate's events. */
     void buildIndex() {
         index.clear();
+        warm.clear();
+        // Aggregates whose entries stopped being kept when the budget ran out: a partial list must never be used.
+        Set<String> notKept = new HashSet<>();
+        long keptBytes = 0;
         // Aggregate events are only ever written by transactions, and on a log whose transaction markers take
         // offsets each is followed by its marker: a single offset left before the end can hold no aggregate event.
         long tail = log.capabilities().transactionMarkersTakeOffsets() ? 1 : 0;
@@ -93,6 +112,22 @@ final class AggregateStore {
                 // Records without aggregate headers were published onto the stream from outside any aggregate.
                 if (id != null && seq != null && seq.length == Long.BYTES) {
                     index.computeIfAbsent(id, k -> new History()).add(ByteBuffer.wrap(seq).getLong(), entry.offset());
+                    if (!notKept.contains(id)) {
+                        keptBytes += entry.value().length + WARM_ENTRY_OVERHEAD;
+                        if (keptBytes <= WARM_BYTES) {
+                            warm.computeIfAbsent(id, k -> new ArrayList<>()).add(entry);
+                        } else {
+                            // Over budget: aggregates already complete stay kept; this one is read from the log.
+                            notKept.add(id);
+                            List<LogEntry> dropped = warm.remove(id);
+                            if (dropped != null) {
+                                for (LogEntry d : dropped) {
+                                    keptBytes -= d.value().length + WARM_ENTRY_OVERHEAD;
+                                }
+                            }
+                            keptBytes -= entry.value().length + WARM_ENTRY_OVERHEAD;
+                        }
+                    }
                 }
             }
             from = entries.get(entries.size() - 1).nextOffset();
@@ -151,6 +186,13 @@ final class AggregateStore {
     private List<DomainEventMessage<?>> read(String aggregateId, History history) {
         long[] offsets = history.offsets();
         List<DomainEventMessage<?>> events = new ArrayList<>(offsets.length);
+        List<LogEntry> kept = warm.remove(aggregateId);
+        if (kept != null && matches(kept, offsets)) {
+            for (LogEntry entry : kept) {
+                events.add((DomainEventMessage<?>) codec.toEventMessage(codec.decode(entry)));
+            }
+            return events;
+        }
         int next = 0;
         while (next < offsets.length) {
             long from = offsets[next];
@@ -179,6 +221,19 @@ final class AggregateStore {
             }
         }
         return events;
+    }
+
+    /** Whether the kept entries are exactly the aggregate's events now: none committed since the scan. */
+    private static boolean matches(List<LogEntry> kept, long[] offsets) {
+        if (kept.size() != offsets.length) {
+            return false;
+        }
+        for (int i = 0; i < offsets.length; i++) {
+            if (kept.get(i).offset() != offsets[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Holds an aggregate changed by the open transaction until it commits or fails. */
@@ -218,6 +273,7 @@ final class AggregateStore {
     private void invalidate() {
         indexed = false;
         index.clear();
+        warm.clear();
         cache.clear();
         loaded.clear();
         pending.clear();

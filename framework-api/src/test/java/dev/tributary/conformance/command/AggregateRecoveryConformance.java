@@ -152,6 +152,39 @@ public abstract class AggregateRecoveryConformance extends CommandConformanceSup
     }
 
     @Test
+    void after_a_restart_the_first_command_to_each_aggregate_reads_nothing_beyond_the_start_up_scan() {
+        StreamSpec stream = newStream("accounts", 1);
+        String prefix = backend.unique("acc");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            ids.add(prefix + "-" + i);
+        }
+        // Interleaved, as aggregates that live side by side write: each one's events spread over the partition.
+        Tributary first = open(accounts(stream).instanceId("first"));
+        ids.stream().map(id -> first.send(new OpenAccount(id, "owner"))).toList()
+                .forEach(CommandConformanceSupport::await);
+        for (int round = 0; round < 3; round++) {
+            ids.stream().map(id -> first.send(new Deposit(id, 1))).toList().forEach(CommandConformanceSupport::await);
+        }
+        first.close();
+        long events = events(stream).size();
+
+        FaultyEventLog recording = new FaultyEventLog(log);
+        Tributary second = open(accounts(stream, recording).instanceId("second"));
+        ids.stream().map(id -> second.send(new Deposit(id, 10))).toList().forEach(CommandConformanceSupport::await);
+
+        assertEquals(400, events);
+        // The scan that indexes the partition reads each event once; rebuilding each of the 100 aggregates from
+        // the log again would read its events back, and the ones between them.
+        assertEquals(events, recording.entriesRead(stream.name()), "entries read from " + stream.name());
+        Map<String, List<Event>> byAggregate = new LinkedHashMap<>();
+        events(stream).forEach(e -> byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e));
+        for (String id : ids) {
+            assertEquals(List.of(0L, 1L, 2L, 3L, 4L), sequences(byAggregate.get(id)), "sequence numbers of " + id);
+        }
+    }
+
+    @Test
     void a_command_that_fails_after_applying_leaves_the_live_aggregate_as_the_log_has_it() {
         StreamSpec stream = newStream("accounts", 1);
         Tributary tributary = open(accounts(stream));

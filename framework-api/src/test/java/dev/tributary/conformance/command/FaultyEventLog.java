@@ -25,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A backend's log with one fault a test can switch on: the next transaction commits fail, as they would while the
@@ -40,6 +41,7 @@ final class FaultyEventLog implements EventLog {
     /** Transactions that appended and did not end yet, with the time of their first append. */
     private final Map<LogTransaction, Long> openSince = new ConcurrentHashMap<>();
     private final List<String> readsInOpenTransactions = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, AtomicLong> entriesRead = new ConcurrentHashMap<>();
     private final List<Duration> transactionsOpenFor = Collections.synchronizedList(new ArrayList<>());
 
     FaultyEventLog(EventLog log) {
@@ -160,7 +162,15 @@ final class FaultyEventLog implements EventLog {
         if (!openSince.isEmpty()) {
             readsInOpenTransactions.add(partition + "@" + fromOffset + " by " + Thread.currentThread().getName());
         }
-        return log.read(partition, fromOffset, maxEntries, timeout);
+        List<LogEntry> entries = log.read(partition, fromOffset, maxEntries, timeout);
+        entriesRead.computeIfAbsent(partition.stream(), s -> new AtomicLong()).addAndGet(entries.size());
+        return entries;
+    }
+
+    /** How many entries reads of the stream returned, in all. */
+    long entriesRead(String stream) {
+        AtomicLong count = entriesRead.get(stream);
+        return count == null ? 0 : count.get();
     }
 
     @Override
