@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import static dev.tributary.conformance.command.CommandHandlingConformance.sequences;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -116,16 +117,10 @@ public abstract class AggregateRecoveryConformance extends CommandConformanceSup
     @Test
     void after_a_restart_many_cold_aggregates_are_rebuilt_outside_any_transaction_and_continue_exactly() {
         StreamSpec stream = newStream("accounts", 1);
-        String prefix = backend.unique("acc");
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            ids.add(prefix + "-" + i);
-        }
+        List<String> ids = accountIds(100);
         Tributary first = open(accounts(stream).instanceId("first"));
-        ids.stream().map(id -> first.send(new OpenAccount(id, "owner"))).toList()
-                .forEach(CommandConformanceSupport::await);
-        ids.stream().map(id -> first.send(new DepositTwice(id, 5))).toList()
-                .forEach(CommandConformanceSupport::await);
+        sendToEach(first, ids, id -> new OpenAccount(id, "owner"));
+        sendToEach(first, ids, id -> new DepositTwice(id, 5));
         first.close();
 
         FaultyEventLog recording = new FaultyEventLog(log);
@@ -144,44 +139,31 @@ public abstract class AggregateRecoveryConformance extends CommandConformanceSup
             assertEquals(10 + 100 + i, await(balances.get(ids.get(i))), "balance of " + ids.get(i));
         }
         assertNoReadWhileATransactionWasOpen(recording);
-        Map<String, List<Event>> byAggregate = new LinkedHashMap<>();
-        events(stream).forEach(e -> byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e));
-        for (String id : ids) {
-            assertEquals(List.of(0L, 1L, 2L, 3L), sequences(byAggregate.get(id)), "sequence numbers of " + id);
-        }
+        assertEachHasSequences(stream, ids, List.of(0L, 1L, 2L, 3L));
     }
 
     @Test
     void after_a_restart_the_first_command_to_each_aggregate_reads_nothing_beyond_the_start_up_scan() {
         StreamSpec stream = newStream("accounts", 1);
-        String prefix = backend.unique("acc");
-        List<String> ids = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            ids.add(prefix + "-" + i);
-        }
+        List<String> ids = accountIds(100);
         // Interleaved, as aggregates that live side by side write: each one's events spread over the partition.
         Tributary first = open(accounts(stream).instanceId("first"));
-        ids.stream().map(id -> first.send(new OpenAccount(id, "owner"))).toList()
-                .forEach(CommandConformanceSupport::await);
+        sendToEach(first, ids, id -> new OpenAccount(id, "owner"));
         for (int round = 0; round < 3; round++) {
-            ids.stream().map(id -> first.send(new Deposit(id, 1))).toList().forEach(CommandConformanceSupport::await);
+            sendToEach(first, ids, id -> new Deposit(id, 1));
         }
         first.close();
         long events = events(stream).size();
 
         FaultyEventLog recording = new FaultyEventLog(log);
         Tributary second = open(accounts(stream, recording).instanceId("second"));
-        ids.stream().map(id -> second.send(new Deposit(id, 10))).toList().forEach(CommandConformanceSupport::await);
+        sendToEach(second, ids, id -> new Deposit(id, 10));
 
         assertEquals(400, events);
         // The scan that indexes the partition reads each event once; rebuilding each of the 100 aggregates from
         // the log again would read its events back, and the ones between them.
         assertEquals(events, recording.entriesRead(stream.name()), "entries read from " + stream.name());
-        Map<String, List<Event>> byAggregate = new LinkedHashMap<>();
-        events(stream).forEach(e -> byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e));
-        for (String id : ids) {
-            assertEquals(List.of(0L, 1L, 2L, 3L, 4L), sequences(byAggregate.get(id)), "sequence numbers of " + id);
-        }
+        assertEachHasSequences(stream, ids, List.of(0L, 1L, 2L, 3L, 4L));
     }
 
     @Test
@@ -216,6 +198,30 @@ public abstract class AggregateRecoveryConformance extends CommandConformanceSup
         List<Event> events = eventsOf(stream, "acc-1");
         assertEquals(List.of(0L, 1L, 2L), sequences(events));
         assertEquals(new Deposited("acc-1", 2), events.get(2).payload());
+    }
+
+    /** Ids of {@code count} accounts no other test uses. */
+    private List<String> accountIds(int count) {
+        String prefix = backend.unique("acc");
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(prefix + "-" + i);
+        }
+        return ids;
+    }
+
+    /** Sends one command to each account, all at once, and waits for every one. */
+    private static void sendToEach(Tributary tributary, List<String> ids, Function<String, Object> command) {
+        ids.stream().map(id -> tributary.send(command.apply(id))).toList().forEach(CommandConformanceSupport::await);
+    }
+
+    /** Every account's events in the stream carry exactly these sequence numbers, in log order. */
+    private void assertEachHasSequences(StreamSpec stream, List<String> ids, List<Long> expected) {
+        Map<String, List<Event>> byAggregate = new LinkedHashMap<>();
+        events(stream).forEach(e -> byAggregate.computeIfAbsent(e.aggregateId(), k -> new ArrayList<>()).add(e));
+        for (String id : ids) {
+            assertEquals(expected, sequences(byAggregate.get(id)), "sequence numbers of " + id);
+        }
     }
 
     private static void assertNoReadWhileATransactionWasOpen(FaultyEventLog recording) {
